@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Runs every check and test: format, lints, Rust tests, UI type check and unit tests, and the
+# end-to-end test of the real app window under Xvfb. Fails on the first failing step.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "==> cargo install tauri-driver"
+  cargo install tauri-driver --version "^2" --locked
+fi
+
+step() { echo; echo "==> $*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "ui build (embedded in the app binary)"
+npm --prefix ui run build
+
+step "cargo clippy"
+cargo clippy --workspace --all-targets --features custom-protocol -- -D warnings
+
+step "cargo test"
+cargo test --workspace --features custom-protocol
+
+step "bindings drift"
+git diff --exit-code -- ui/src/lib/bindings.ts
+
+step "ui type check"
+npm --prefix ui run check
+
+step "ui unit tests"
+npm --prefix ui test
+
+step "end-to-end: the real app window under Xvfb"
+cargo build --features custom-protocol --bin kmm-desktop
+scripts/e2e.sh

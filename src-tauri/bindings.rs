@@ -1,0 +1,43 @@
+//! The tauri-specta builder: every command and event the UI can use, and the TypeScript export.
+
+use tauri_specta::{Builder, collect_commands};
+
+use crate::commands;
+
+/// Where the generated TypeScript bindings live, relative to the repository root.
+pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
+
+/// The specta builder shared by the app and the bindings test.
+pub fn builder() -> Builder<tauri::Wry> {
+    Builder::<tauri::Wry>::new().commands(collect_commands![commands::app::app_info])
+}
+
+/// Renders the TypeScript bindings.
+pub fn export_to(path: &std::path::Path) -> Result<(), specta_typescript::Error> {
+    builder().export(
+        specta_typescript::Typescript::default().header("// @ts-nocheck\n/* eslint-disable */"),
+        path,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    /// Writes `ui/src/lib/bindings.ts` and fails when the committed file was stale, so CI
+    /// catches a Rust type change that was not carried to the UI.
+    #[test]
+    fn bindings_are_current() -> Result<(), Box<dyn std::error::Error>> {
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let path = root.join(super::BINDINGS_PATH);
+        let before = std::fs::read_to_string(&path).unwrap_or_default();
+        super::export_to(&path)?;
+        let after = std::fs::read_to_string(&path)?;
+        assert!(after.contains("appInfo"), "bindings must expose the app_info command");
+        assert!(
+            before == after || std::env::var_os("CI").is_none(),
+            "ui/src/lib/bindings.ts was stale; it has been regenerated: commit it"
+        );
+        Ok(())
+    }
+}
