@@ -35,6 +35,12 @@ if ! command -v npm >/dev/null 2>&1; then
   exit 1
 fi
 
+# Python: an independent signature verifier for the signer's tests.
+if ! python3 -c "import cryptography" >/dev/null 2>&1; then
+  echo "==> pip: installing cryptography"
+  python3 -m pip install --quiet --disable-pip-version-check cryptography
+fi
+
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   echo "==> npm: installing ui dependencies"
   npm --prefix ui install --no-audit --no-fund

@@ -14,10 +14,7 @@ pub fn builder() -> Builder<tauri::Wry> {
 
 /// Renders the TypeScript bindings.
 pub fn export_to(path: &std::path::Path) -> Result<(), specta_typescript::Error> {
-    builder().export(
-        specta_typescript::Typescript::default().header("// @ts-nocheck\n/* eslint-disable */"),
-        path,
-    )
+    builder().export(specta_typescript::Typescript::default().header("// @ts-nocheck\n/* eslint-disable */"), path)
 }
 
 #[cfg(test)]

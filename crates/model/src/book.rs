@@ -130,7 +130,11 @@ impl OrderBook {
         result
     }
 
-    fn fill_side<'a>(&mut self, outcome: Outcome, levels: impl IntoIterator<Item = &'a (Price, Qty)>) -> Result<(), ModelError> {
+    fn fill_side<'a>(
+        &mut self,
+        outcome: Outcome,
+        levels: impl IntoIterator<Item = &'a (Price, Qty)>,
+    ) -> Result<(), ModelError> {
         for (price, qty) in levels {
             if qty.units() < 0 {
                 return Err(ModelError::OutOfRange { what: "level size", value: qty.units() });
@@ -216,7 +220,9 @@ mod tests {
         let mut book = OrderBook::new();
         book.apply_snapshot(&[lvl(40, 5)], &[]).unwrap();
         let before = book.clone();
-        assert!(book.apply_delta(Outcome::Yes, Price::from_cents(40).unwrap(), Qty::from_contracts(-6).unwrap()).is_err());
+        assert!(
+            book.apply_delta(Outcome::Yes, Price::from_cents(40).unwrap(), Qty::from_contracts(-6).unwrap()).is_err()
+        );
         assert!(matches!(
             book.apply_delta(Outcome::Yes, Price::from_units(4_005).unwrap(), Qty::from_contracts(1).unwrap()),
             Err(ModelError::OffGrid(_))

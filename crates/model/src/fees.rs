@@ -94,13 +94,19 @@ mod tests {
         let maker = FeeSchedule::default().fee(Qty::from_contracts(10).unwrap(), "0.50".parse().unwrap(), false);
         assert_eq!(maker.unwrap().to_string(), "0.043800", "0.04375 rounds up to $0.0001");
         let quadratic = FeeSchedule { fee_type: FeeType::Quadratic, multiplier_ppm: 1_000_000 };
-        assert_eq!(quadratic.fee(Qty::from_contracts(10).unwrap(), Price::from_cents(50).unwrap(), false).unwrap(), Money::ZERO);
+        assert_eq!(
+            quadratic.fee(Qty::from_contracts(10).unwrap(), Price::from_cents(50).unwrap(), false).unwrap(),
+            Money::ZERO
+        );
     }
 
     #[test]
     fn multiplier_scales_and_extremes_are_free() {
         let half = FeeSchedule { fee_type: FeeType::Quadratic, multiplier_ppm: 500_000 };
-        assert_eq!(half.fee(Qty::from_contracts(100).unwrap(), Price::from_cents(50).unwrap(), true).unwrap().to_string(), "0.875000");
+        assert_eq!(
+            half.fee(Qty::from_contracts(100).unwrap(), Price::from_cents(50).unwrap(), true).unwrap().to_string(),
+            "0.875000"
+        );
         assert_eq!(taker("100", "1.00"), "0.000000");
     }
 }

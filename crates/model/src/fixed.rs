@@ -49,10 +49,7 @@ pub(crate) fn parse(text: &str, scale: u32, signed: bool) -> Result<i64, ParseEr
     let overflow = || bad("out of range");
     let mut value: i64 = 0;
     for digit in int_part.bytes().chain(kept.bytes()) {
-        value = value
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(i64::from(digit - b'0')))
-            .ok_or_else(overflow)?;
+        value = value.checked_mul(10).and_then(|v| v.checked_add(i64::from(digit - b'0'))).ok_or_else(overflow)?;
     }
     for _ in kept.len()..scale_len {
         value = value.checked_mul(10).ok_or_else(overflow)?;

@@ -108,7 +108,8 @@ impl Position {
         } else {
             let closing = count.units().abs().min(pos.abs());
             let cost_removed = i128::from(self.cost.micros()) * i128::from(closing) / i128::from(pos.abs());
-            let cost_removed = Money::from_micros(i64::try_from(cost_removed).map_err(|_| ModelError::Overflow("position cost"))?);
+            let cost_removed =
+                Money::from_micros(i64::try_from(cost_removed).map_err(|_| ModelError::Overflow("position cost"))?);
             // Closing `closing` contracts of a position with sign s at price p moves s·p·closing.
             let closing_signed = Qty::from_units(closing * pos.signum());
             let proceeds = Money::notional(price, closing_signed)?;

@@ -140,10 +140,7 @@ impl Qty {
 
     /// Builds a count of whole contracts.
     pub fn from_contracts(contracts: i64) -> Result<Self, ModelError> {
-        contracts
-            .checked_mul(Self::SCALE)
-            .map(Qty)
-            .ok_or(ModelError::Overflow("qty from contracts"))
+        contracts.checked_mul(Self::SCALE).map(Qty).ok_or(ModelError::Overflow("qty from contracts"))
     }
 
     /// The count in 0.01-contract units.
