@@ -1,21 +1,20 @@
 //! String identifiers as distinct types, so a ticker can't be passed where an order id goes.
 
-use std::fmt;
-use std::sync::Arc;
-
-use serde::{Deserialize, Serialize};
-
+/// Defines a string identifier newtype: cheap to clone (`Arc<str>`), serialised as a plain
+/// string, with `Display`, a `Debug` naming the type, and conversions from `&str`/`String`.
+/// Exported so other crates (the simulator's user ids) define ids the same way.
+#[macro_export]
 macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(transparent)]
-        pub struct $name(Arc<str>);
+        pub struct $name(::std::sync::Arc<str>);
 
         impl $name {
             /// Wraps a string.
             pub fn new(value: impl AsRef<str>) -> Self {
-                Self(Arc::from(value.as_ref()))
+                Self(::std::sync::Arc::from(value.as_ref()))
             }
 
             /// The identifier as a string slice.
@@ -24,14 +23,14 @@ macro_rules! id_type {
             }
         }
 
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(&self.0)
             }
         }
 
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 write!(f, "{}({:?})", stringify!($name), &*self.0)
             }
         }
@@ -44,7 +43,7 @@ macro_rules! id_type {
 
         impl From<String> for $name {
             fn from(value: String) -> Self {
-                Self(Arc::from(value))
+                Self(::std::sync::Arc::from(value))
             }
         }
 
@@ -54,7 +53,7 @@ macro_rules! id_type {
             }
         }
 
-        impl std::borrow::Borrow<str> for $name {
+        impl ::std::borrow::Borrow<str> for $name {
             fn borrow(&self) -> &str {
                 &self.0
             }
