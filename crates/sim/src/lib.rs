@@ -2,7 +2,8 @@
 //! collateralised accounts, Kalshi's fees, order groups, market lifecycle and settlement.
 //!
 //! The exchange never knows the market maker: this crate depends on `kmm-model` only (and,
-//! later, on `kmm-kalshi`'s wire types for its server), never on the engine or a front end.
+//! on `kmm-kalshi`'s wire types and signature verification for its server), never on the engine
+//! or a front end.
 //!
 //! The core is sans-IO and deterministic: [`Exchange`] takes the time as `now_ms` on every
 //! call, generates ids from counters, and reports every state change as an [`Event`] in an
@@ -12,11 +13,14 @@ pub mod accounts;
 pub mod error;
 pub mod events;
 pub mod exchange;
+pub mod faults;
+pub mod flow;
 pub mod groups;
 pub mod ids;
 pub mod market;
 pub mod matching;
 pub mod order;
+pub mod server;
 
 pub use accounts::{Balance, FillRecord, Ledger, SettlementRecord};
 pub use error::SimError;
