@@ -21,8 +21,8 @@ npm --prefix ui run build
 step "cargo clippy"
 cargo clippy --workspace --all-targets --features custom-protocol -- -D warnings
 
-step "cargo test"
-cargo test --workspace --features custom-protocol
+step "cargo test (inside a throwaway keyring session: keychain tests use the real Secret Service)"
+scripts/keyring-session.sh cargo test --workspace --features custom-protocol
 
 step "bindings drift"
 git diff --exit-code -- ui/src/lib/bindings.ts

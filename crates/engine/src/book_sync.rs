@@ -177,10 +177,10 @@ impl BookSync {
             (_, Some(sid)) if sid != frame.sid => return BookEvent::Ignored,
             _ => {}
         }
-        if let (Some(last), Some(seq)) = (market.last_seq, frame.seq) {
-            if seq <= last {
-                return BookEvent::Ignored;
-            }
+        if let (Some(last), Some(seq)) = (market.last_seq, frame.seq)
+            && seq <= last
+        {
+            return BookEvent::Ignored;
         }
         match market.apply(&frame.msg) {
             Ok(_) => {
@@ -329,7 +329,11 @@ mod tests {
         assert_eq!(sync.on_snapshot(&snapshot(1, 1, vec![lvl(42, 10)], vec![lvl(52, 5)]), 0), BookEvent::Updated(t()));
         assert_eq!(sync.on_delta(&delta(1, 2, Outcome::Yes, 43, 3), 10), BookEvent::Updated(t()));
         assert_eq!(sync.top(&t()), Some((Some(Price::from_cents(43).unwrap()), Some(Price::from_cents(48).unwrap()))));
-        assert_eq!(sync.on_delta(&delta(1, 2, Outcome::Yes, 43, 3), 10), BookEvent::Ignored, "a repeated seq is dropped");
+        assert_eq!(
+            sync.on_delta(&delta(1, 2, Outcome::Yes, 43, 3), 10),
+            BookEvent::Ignored,
+            "a repeated seq is dropped"
+        );
     }
 
     #[test]
@@ -339,7 +343,10 @@ mod tests {
         sync.on_delta(&delta(1, 2, Outcome::Yes, 42, -4), 0); // older than the snapshot: dropped on replay
         sync.on_delta(&delta(1, 4, Outcome::Yes, 42, 1), 0); // newer: replayed
         sync.on_snapshot(&snapshot(1, 3, vec![lvl(42, 10)], vec![]), 0);
-        assert_eq!(sync.live_book(&t()).unwrap().size_at(Outcome::Yes, Price::from_cents(42).unwrap()), Qty::from_contracts(11).unwrap());
+        assert_eq!(
+            sync.live_book(&t()).unwrap().size_at(Outcome::Yes, Price::from_cents(42).unwrap()),
+            Qty::from_contracts(11).unwrap()
+        );
     }
 
     #[test]

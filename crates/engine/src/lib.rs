@@ -6,5 +6,7 @@
 //! `kmm-kalshi`; never on a front end (Tauri, CLI) and never on the simulator except through
 //! the exchange port.
 
+pub mod book_sync;
 pub mod clock;
 pub mod intent;
+pub mod venue;

@@ -13,6 +13,57 @@ pub const DEMO_REST: &str = "https://demo-api.kalshi.co/trade-api/v2";
 /// Demo WebSocket URL.
 pub const DEMO_WS: &str = "wss://demo-api.kalshi.co/trade-api/ws/v2";
 
+/// Which exchange the user trades on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    /// The local simulator: no real money, no key needed.
+    Paper,
+    /// Kalshi's demo exchange (demo keys only).
+    Demo,
+    /// Kalshi's production exchange: real money.
+    Production,
+}
+
+impl Environment {
+    /// The lowercase name (`paper`, `demo`, `production`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Environment::Paper => "paper",
+            Environment::Demo => "demo",
+            Environment::Production => "production",
+        }
+    }
+
+    /// Kalshi's endpoints for demo and production; `None` for paper (the simulator's
+    /// address is only known once it runs).
+    pub fn endpoints(self) -> Option<Endpoints> {
+        match self {
+            Environment::Paper => None,
+            Environment::Demo => Some(Endpoints::demo()),
+            Environment::Production => Some(Endpoints::production()),
+        }
+    }
+}
+
+impl fmt::Display for Environment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Environment {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "paper" => Ok(Environment::Paper),
+            "demo" => Ok(Environment::Demo),
+            "production" | "prod" => Ok(Environment::Production),
+            other => Err(Error::Config(format!("unknown environment {other:?}: use paper, demo or production"))),
+        }
+    }
+}
+
 /// The REST base and WebSocket URL of one exchange.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Endpoints {
@@ -116,6 +167,15 @@ mod tests {
         assert!(!e.is_production());
         assert!(Endpoints::production().is_production());
         assert_eq!(Endpoints::demo().ws_path(), "/trade-api/ws/v2");
+    }
+
+    #[test]
+    fn environments_parse_and_name_their_endpoints() {
+        assert_eq!("PROD".parse::<Environment>().unwrap(), Environment::Production);
+        assert_eq!("paper".parse::<Environment>().unwrap().endpoints(), None);
+        assert!(Environment::Production.endpoints().unwrap().is_production());
+        assert!(!Environment::Demo.endpoints().unwrap().is_production());
+        assert!(matches!("live".parse::<Environment>(), Err(Error::Config(_))));
     }
 
     #[test]

@@ -12,7 +12,7 @@ pub mod signer;
 pub mod wire;
 pub mod ws;
 
-pub use env::Endpoints;
+pub use env::{Endpoints, Environment};
 pub use error::{Error, Result};
 pub use rest::{RestClient, RestConfig};
 pub use signer::Signer;
