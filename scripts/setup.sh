@@ -40,6 +40,12 @@ if ! python3 -c "import cryptography" >/dev/null 2>&1; then
   echo "==> pip: installing cryptography"
   python3 -m pip install --quiet --disable-pip-version-check cryptography
 fi
+# Python: Kalshi's official SDK, which the simulator's conformance test (crates/sim/tests/sdk)
+# drives against the simulator. 3.34.0 declares Python >= 3.13 but runs on 3.11.
+if ! python3 -c "import kalshi_python_sync" >/dev/null 2>&1; then
+  echo "==> pip: installing kalshi-python-sync (Kalshi's official SDK)"
+  python3 -m pip install --quiet --disable-pip-version-check --ignore-requires-python kalshi-python-sync==3.34.0
+fi
 
 if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
   echo "==> npm: installing ui dependencies"

@@ -84,6 +84,8 @@ pub struct AppState {
     events: broadcast::Sender<Arc<Event>>,
     /// Accepted clock skew for signed requests.
     pub max_clock_skew_ms: i64,
+    /// The rate-limit tier every key's limiter was built with (reported by `/account/limits`).
+    pub tier: Tier,
 }
 
 impl AppState {
@@ -105,6 +107,7 @@ impl AppState {
             faults: Faults::new(config.faults.clone(), config.seed),
             events,
             max_clock_skew_ms: config.max_clock_skew_ms,
+            tier: config.tier,
         })
     }
 

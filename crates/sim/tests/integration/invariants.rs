@@ -18,8 +18,6 @@
 //!
 //! Settling at the end must pay out the escrow exactly and leave every position flat.
 
-#![allow(clippy::unwrap_used, missing_docs)]
-
 use std::collections::HashMap;
 
 use kmm_model::{Money, OrderBook, OrderId, OrderStatus, Price, Qty, Side};
