@@ -21,7 +21,9 @@ pub async fn run(endpoints: Endpoints, signer: Option<Signer>) -> Result<()> {
     );
 
     let Some(signer) = signer else {
-        println!("key:        none configured (public checks only; use `kalshi-mm keys import` or --key-id/--key-file)");
+        println!(
+            "key:        none configured (public checks only; use `kalshi-mm keys import` or --key-id/--key-file)"
+        );
         return Ok(());
     };
     println!("key:        {} ({})", signer.key_id(), signer.key_kind());
@@ -60,4 +62,3 @@ fn explain(endpoints: &Endpoints, error: KalshiError) -> anyhow::Error {
     };
     anyhow::anyhow!("{hint}\n  cause: {error}")
 }
-

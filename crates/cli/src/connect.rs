@@ -40,7 +40,8 @@ impl ConnectArgs {
     /// The signer from flags/env, else from the keychain; `None` when there is no key.
     pub fn signer(&self) -> Result<Option<Signer>> {
         if let (Some(id), Some(path)) = (&self.key_id, &self.key_file) {
-            let pem = std::fs::read_to_string(path).with_context(|| format!("reading the key file {}", path.display()))?;
+            let pem =
+                std::fs::read_to_string(path).with_context(|| format!("reading the key file {}", path.display()))?;
             return Ok(Some(Signer::from_pem(id.trim(), &pem).context("loading the private key")?));
         }
         if self.env == Environment::Paper {
@@ -48,5 +49,4 @@ impl ConnectArgs {
         }
         KeyStore::default().signer(self.env).context("reading the OS keychain")
     }
-
 }

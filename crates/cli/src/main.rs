@@ -1,11 +1,13 @@
 //! `kalshi-mm`: the headless Kalshi market maker for servers and scripts.
 //!
-//! Subcommands: `check` (connectivity and a signed round trip), `keys` (OS keychain).
+//! Subcommands: `check` (connectivity and a signed round trip), `sim` (the exchange
+//! simulator), `keys` (OS keychain).
 //! Depends on the engine, the simulator and the secrets store; nothing depends on it.
 
 mod check;
 mod connect;
 mod keys;
+mod sim;
 
 use anyhow::{Result, bail};
 use clap::{Parser, Subcommand};
@@ -26,6 +28,8 @@ enum Command {
         #[command(flatten)]
         connect: connect::ConnectArgs,
     },
+    /// Run the Kalshi-compatible exchange simulator (paper money) on a local address.
+    Sim(sim::SimArgs),
     /// Manage API keys in the OS keychain.
     Keys {
         #[command(subcommand)]
@@ -42,10 +46,13 @@ async fn main() -> Result<()> {
     match Cli::parse().command {
         Command::Check { connect } => {
             let Some(endpoints) = connect.endpoints()? else {
-                bail!("paper mode has no URL to check: start `kalshi-mm sim` and pass --rest-url/--ws-url, or choose --env demo");
+                bail!(
+                    "paper mode has no URL to check: start `kalshi-mm sim` and pass --rest-url/--ws-url, or choose --env demo"
+                );
             };
             check::run(endpoints, connect.signer()?).await
         }
+        Command::Sim(args) => sim::run(args).await,
         Command::Keys { command } => keys::run(&kmm_secrets::KeyStore::default(), command),
     }
 }

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use kmm_kalshi::signer::{KeyKind, PublicKey, SignerError, generate_ed25519_pem, generate_rsa_pem};
+use kmm_kalshi::signer::{GeneratedKey, KeyKind, PublicKey, SignerError, generate_ed25519_pem, generate_rsa_pem};
 use kmm_kalshi::{Endpoints, Signer};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -80,14 +80,20 @@ pub fn router(state: Arc<AppState>) -> Router {
 /// [`SimConfig::api_keys`] and the [`Signer`] a client signs with. The key id is a random
 /// UUID-shaped string; RSA keys are 2048 bits.
 pub fn new_api_key(kind: KeyKind, user: UserId) -> Result<(ApiKey, Signer), StartError> {
+    let (key, generated) = generate_api_key(kind, user)?;
+    let signer = Signer::from_pem(key.key_id.clone(), &generated.private_pem)?;
+    Ok((key, signer))
+}
+
+/// Generates a key pair and registers its public half for `user`; the private PEM is
+/// returned for a client to use (e.g. written to a file by `kalshi-mm sim --new-key`).
+pub fn generate_api_key(kind: KeyKind, user: UserId) -> Result<(ApiKey, GeneratedKey), StartError> {
     let generated = match kind {
         KeyKind::Rsa => generate_rsa_pem(2048)?,
         KeyKind::Ed25519 => generate_ed25519_pem()?,
     };
-    let key_id = random_key_id();
-    let signer = Signer::from_pem(key_id.clone(), &generated.private_pem)?;
     let public_key = PublicKey::from_pem(&generated.public_pem)?;
-    Ok((ApiKey { key_id, public_key, user }, signer))
+    Ok((ApiKey { key_id: random_key_id(), public_key, user }, generated))
 }
 
 /// A random UUID-v4-shaped key id.
