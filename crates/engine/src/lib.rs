@@ -9,4 +9,8 @@
 pub mod book_sync;
 pub mod clock;
 pub mod intent;
+pub mod oms;
+pub mod portfolio;
+pub mod quoting;
+pub mod risk;
 pub mod venue;
