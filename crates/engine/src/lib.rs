@@ -13,4 +13,5 @@ pub mod oms;
 pub mod portfolio;
 pub mod quoting;
 pub mod risk;
+pub mod runner;
 pub mod venue;

@@ -57,7 +57,7 @@ pub struct MarketPnl {
 }
 
 /// The whole portfolio for events and the UI.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct PortfolioSnapshot {
     /// Per market, in ticker order.
     pub markets: Vec<MarketPnl>,
@@ -69,6 +69,15 @@ pub struct PortfolioSnapshot {
     pub fees: Money,
     /// `realized + unrealized − fees`.
     pub net: Money,
+}
+
+impl crate::risk::Positions for Portfolio {
+    fn position(&self, ticker: &MarketTicker) -> Option<&Position> {
+        Portfolio::position(self, ticker)
+    }
+    fn markets(&self) -> Vec<MarketTicker> {
+        self.positions().map(|p| p.ticker.clone()).collect()
+    }
 }
 
 /// The mark for a market: the mid of the best YES bid and ask when both exist, else the last
@@ -85,6 +94,13 @@ impl Portfolio {
     /// An empty portfolio.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Starts from a position the exchange reports (carried over from an earlier session),
+    /// replacing what was known for that market. Later fills apply on top of it.
+    pub fn adopt(&mut self, position: Position) {
+        let ticker = position.ticker.clone();
+        self.holdings.insert(ticker, Holding { position, fills: 0, settled: None });
     }
 
     /// Applies a fill. Returns `Ok(false)` and changes nothing for a trade id already seen;

@@ -89,6 +89,8 @@ pub struct MarketMeta {
     pub close_time_ms: Option<i64>,
     /// Smallest price step.
     pub tick: Price,
+    /// YES ask minus YES bid when both exist (used to pick markets).
+    pub spread: Option<Price>,
 }
 
 impl MarketMeta {
@@ -100,7 +102,10 @@ impl MarketMeta {
                 .ok()
                 .and_then(|t| i64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok());
         let title = market.title.clone().filter(|t| !t.is_empty()).unwrap_or_else(|| market.yes_sub_title.clone());
-        Self { ticker: market.ticker.clone(), title, close_time_ms, tick }
+        let spread = (market.yes_bid_dollars.is_tradable() && market.yes_ask_dollars.is_tradable())
+            .then(|| Price::from_units(market.yes_ask_dollars.units() - market.yes_bid_dollars.units()).ok())
+            .flatten();
+        Self { ticker: market.ticker.clone(), title, close_time_ms, tick, spread }
     }
 }
 
@@ -171,6 +176,14 @@ impl LiveVenue {
             limit: Some(1_000),
             ..Default::default()
         };
+        let orders = self.rest.orders_all(&query).await?;
+        orders.iter().map(|o| o.to_model().map_err(|e| VenueError::Other(e.to_string()))).collect()
+    }
+
+    /// Every order (any status) updated at or after `since_s` (Unix seconds): resolves creates
+    /// whose outcome was unknown, including ones that filled or were canceled since.
+    pub async fn orders_since(&self, since_s: i64) -> Result<Vec<Order>, VenueError> {
+        let query = OrdersQuery { min_ts: Some(since_s), limit: Some(1_000), ..Default::default() };
         let orders = self.rest.orders_all(&query).await?;
         orders.iter().map(|o| o.to_model().map_err(|e| VenueError::Other(e.to_string()))).collect()
     }

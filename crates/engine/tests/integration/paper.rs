@@ -1,0 +1,155 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use kmm_engine::clock::SystemClock;
+use kmm_engine::runner::{self, EngineConfig, EngineHandle};
+use kmm_engine::venue::LiveVenue;
+use kmm_kalshi::ratelimit::Tier;
+use kmm_kalshi::signer::KeyKind;
+use kmm_kalshi::ws::WsConfig;
+use kmm_kalshi::{RestClient, RestConfig, Signer};
+use kmm_model::OrderStatus;
+use kmm_sim::faults::FaultConfig;
+use kmm_sim::flow::FlowConfig;
+use kmm_sim::server::SimConfig;
+use kmm_sim::server::app::SimServer;
+use kmm_sim::{Exchange, OrderFilter};
+
+async fn simulator(markets: usize, faults: FaultConfig) -> (SimServer, Signer) {
+    let mut config = SimConfig::new(Vec::new());
+    config.seed = 7;
+    config.tier = Tier::PRIME;
+    config.faults = faults;
+    config.flow = Some(FlowConfig { markets, orders_per_sec: 12.0, ..FlowConfig::default() });
+    SimServer::start_with_new_key(config, Exchange::new(), KeyKind::Ed25519).await.unwrap()
+}
+
+async fn engine(server: &SimServer, signer: &Signer, markets: usize) -> EngineHandle {
+    let mut rest = RestConfig::new(server.endpoints());
+    rest.tier = Tier::PRIME;
+    let venue = LiveVenue::new(RestClient::new(rest, Some(signer.clone())).unwrap());
+    let config = EngineConfig {
+        auto_markets: markets,
+        decide_interval_ms: 100,
+        reconcile_interval_ms: 1_000,
+        audit_interval_ms: 700,
+        ..EngineConfig::default()
+    };
+    runner::spawn(config, venue, WsConfig::new(server.endpoints(), Some(signer.clone())), Arc::new(SystemClock))
+        .await
+        .unwrap()
+}
+
+/// Our user's resting orders, read straight from the exchange.
+fn resting_on_exchange(server: &SimServer, signer: &Signer) -> usize {
+    let key = server.state().key(signer.key_id()).unwrap().user.clone();
+    let filter = OrderFilter { status: Some(OrderStatus::Resting), ..OrderFilter::default() };
+    server.state().read(|ex| ex.orders(&key, &filter).map(|o| o.len()).unwrap_or(usize::MAX))
+}
+
+/// Polls `status` until `done` holds or `limit` passes.
+async fn wait_for(
+    engine: &EngineHandle,
+    limit: Duration,
+    done: impl Fn(&runner::EngineStatus) -> bool,
+) -> runner::EngineStatus {
+    let start = tokio::time::Instant::now();
+    loop {
+        let status = engine.status().await.unwrap();
+        if done(&status) || start.elapsed() > limit {
+            return status;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paper_trading_quotes_fills_and_shuts_down_flat() {
+    let (server, signer) = simulator(3, FaultConfig::default()).await;
+    let engine = engine(&server, &signer, 3).await;
+
+    let quoting = wait_for(&engine, Duration::from_secs(10), |s| !s.orders.is_empty()).await;
+    assert!(!quoting.orders.is_empty(), "quotes appear on the synthetic markets: {quoting:?}");
+    assert!(resting_on_exchange(&server, &signer) > 0, "and rest on the exchange");
+    let filled = wait_for(&engine, Duration::from_secs(40), |s| s.fills >= 2).await;
+    assert!(filled.fills >= 2, "synthetic takers fill our quotes (got {} fills)", filled.fills);
+    assert!(filled.fees.micros() > 0, "fills pay fees");
+
+    let report = engine.shutdown().await.unwrap();
+    assert!(report.confirmed_flat, "the exchange confirmed none of our orders remain: {report:?}");
+    assert_eq!(resting_on_exchange(&server, &signer), 0, "checked on the exchange itself");
+    assert!(report.positions_match, "engine positions equal the exchange's");
+    assert!(engine.status().await.is_err(), "the engine task ended");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_switch_cancels_everything_and_reset_resumes() {
+    let (server, signer) = simulator(2, FaultConfig::default()).await;
+    let engine = engine(&server, &signer, 2).await;
+    wait_for(&engine, Duration::from_secs(10), |s| s.orders.iter().any(|o| o.order_id.is_some())).await;
+    assert!(resting_on_exchange(&server, &signer) > 0);
+
+    let cancels = engine.kill("test: kill switch").await.unwrap();
+    assert!(cancels > 0, "the kill switch cancels every resting order");
+    let start = tokio::time::Instant::now();
+    while resting_on_exchange(&server, &signer) > 0 && start.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(resting_on_exchange(&server, &signer), 0, "nothing rests after the kill switch");
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(resting_on_exchange(&server, &signer), 0, "and nothing new is placed while it is latched");
+    let status = engine.status().await.unwrap();
+    assert_eq!(status.state, kmm_engine::risk::TradingState::Halted);
+
+    assert!(engine.reset("").await.unwrap().is_err(), "a reset must name the person");
+    assert_eq!(engine.reset("tester").await.unwrap(), Ok(true));
+    let resumed = wait_for(&engine, Duration::from_secs(10), |s| s.orders.iter().any(|o| o.order_id.is_some())).await;
+    assert!(resumed.orders.iter().any(|o| o.order_id.is_some()), "quoting resumes after the reset");
+
+    let report = engine.shutdown().await.unwrap();
+    assert!(report.confirmed_flat && report.positions_match, "{report:?}");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faults_leave_orders_and_positions_equal_to_the_exchange() {
+    let faults = FaultConfig {
+        http_429_rate: 0.05,
+        http_5xx_rate: 0.05,
+        reject_order_rate: 0.05,
+        ws_drop_per_sec: 0.15,
+        ws_seq_skip_rate: 0.01,
+        ws_duplicate_rate: 0.02,
+        ws_max_delay_ms: 5,
+        trading_paused: false,
+    };
+    let (server, signer) = simulator(3, faults).await;
+    let engine = engine(&server, &signer, 3).await;
+    let mut events = engine.subscribe();
+    let run = tokio::time::sleep(Duration::from_secs(15));
+    tokio::pin!(run);
+    let (mut disconnects, mut errors) = (0, 0);
+    loop {
+        tokio::select! {
+            () = &mut run => break,
+            event = events.recv() => match event {
+                Ok(runner::EngineEvent::ConnectionChanged { connection: runner::Connection::Disconnected, .. }) => disconnects += 1,
+                Ok(runner::EngineEvent::OrderError { .. }) => errors += 1,
+                _ => {}
+            }
+        }
+    }
+    let status = engine.status().await.unwrap();
+    // Faults off for the sweep, so the final check measures the engine, not the dice.
+    server.state().faults.set(FaultConfig::default()).unwrap();
+    let report = engine.shutdown().await.unwrap();
+    assert!(
+        disconnects + errors > 0,
+        "faults were actually injected (disconnects {disconnects}, order errors {errors})"
+    );
+    assert!(report.confirmed_flat, "no resting order left behind: {report:?}");
+    assert_eq!(resting_on_exchange(&server, &signer), 0);
+    assert!(report.positions_match, "positions equal the exchange's after faults (fills {})", status.fills);
+    server.shutdown().await;
+}
