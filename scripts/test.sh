@@ -34,5 +34,5 @@ step "ui unit tests"
 npm --prefix ui test
 
 step "end-to-end: the real app window under Xvfb"
-cargo build --features custom-protocol --bin kmm-desktop
+cargo build --workspace --features custom-protocol
 scripts/e2e.sh

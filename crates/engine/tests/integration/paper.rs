@@ -153,3 +153,57 @@ async fn faults_leave_orders_and_positions_equal_to_the_exchange() {
     assert!(report.positions_match, "positions equal the exchange's after faults (fills {})", status.fills);
     server.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn startup_sweep_cancels_our_leftover_orders_and_adopts_positions() {
+    let (server, signer) = simulator(2, FaultConfig::default()).await;
+    // A previous session of ours left an order resting and a position open.
+    let mut rest = RestConfig::new(server.endpoints());
+    rest.tier = Tier::PRIME;
+    let client = RestClient::new(rest, Some(signer.clone())).unwrap();
+    let market = client.markets(&Default::default()).await.unwrap().markets[0].ticker.clone();
+    let mut leftover = kmm_kalshi::wire::CreateOrderV2Request::limit(
+        market.clone(),
+        kmm_model::Side::Bid,
+        kmm_model::Price::from_cents(2).unwrap(),
+        kmm_model::Qty::from_contracts(3).unwrap(),
+    );
+    leftover.client_order_id = Some(kmm_model::ClientOrderId::new("kmm-oldsession-1"));
+    client.create_order(&leftover).await.unwrap();
+    let mut taker = kmm_kalshi::wire::CreateOrderV2Request::limit(
+        market.clone(),
+        kmm_model::Side::Bid,
+        kmm_model::Price::from_cents(99).unwrap(),
+        kmm_model::Qty::from_contracts(2).unwrap(),
+    );
+    taker.time_in_force = kmm_kalshi::wire::TimeInForce::ImmediateOrCancel;
+    let taken = client.create_order(&taker).await.unwrap();
+    assert!(taken.fill_count.is_positive(), "the synthetic book had an ask to take");
+    assert_eq!(resting_on_exchange(&server, &signer), 1);
+
+    let engine = engine(&server, &signer, 2).await;
+    let status = wait_for(&engine, Duration::from_secs(10), |s| {
+        s.portfolio.markets.iter().any(|m| m.ticker == market && !m.qty.is_zero())
+    })
+    .await;
+    let position = status.portfolio.markets.iter().find(|m| m.ticker == market).map(|m| m.qty);
+    assert_eq!(position, Some(taken.fill_count), "the exchange's position was adopted at startup");
+    let start = tokio::time::Instant::now();
+    loop {
+        let key = server.state().key(signer.key_id()).unwrap().user.clone();
+        let old = server.state().read(|ex| {
+            ex.order_by_client_id(&key, &kmm_model::ClientOrderId::new("kmm-oldsession-1")).map(|o| o.status)
+        });
+        if old.as_ref().is_ok_and(|s| *s != OrderStatus::Resting) || start.elapsed() > Duration::from_secs(10) {
+            assert!(
+                old.is_ok_and(|s| s == OrderStatus::Canceled),
+                "the leftover order was canceled by the startup sweep"
+            );
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let report = engine.shutdown().await.unwrap();
+    assert!(report.confirmed_flat && report.positions_match, "{report:?}");
+    server.shutdown().await;
+}
