@@ -128,6 +128,12 @@ async fn run_until_done(engine: &EngineHandle, args: &EngineArgs) -> Result<Shut
                     "fill  {} {:?} {} @ {} (fee {})", fill.ticker, fill.side, fill.count, fill.price, fill.fee.to_dollars(4)
                 ),
                 Ok(EngineEvent::KillSwitch { reason, cancels }) => eprintln!("KILL SWITCH: {reason} ({cancels} cancels)"),
+                Ok(EngineEvent::ConnectionChanged { connection, reason }) if !args.json => {
+                    eprintln!("feed {connection:?}{}", reason.map(|r| format!(": {r}")).unwrap_or_default());
+                }
+                Ok(EngineEvent::Reconciled { adopted, vanished, drift, halted }) if !args.json && adopted + vanished + drift > 0 => {
+                    eprintln!("reconciled with the exchange: {adopted} adopted, {vanished} vanished, {drift} drifting{}", if halted { " -> HALTED" } else { "" });
+                }
                 Ok(EngineEvent::Log { level, message }) if level != "info" && !args.json => eprintln!("{level}: {message}"),
                 Ok(EngineEvent::Stopped(report)) => return Ok(report),
                 _ => {}
