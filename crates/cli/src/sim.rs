@@ -71,6 +71,9 @@ pub struct SimArgs {
     /// Largest extra delay per WebSocket frame, ms.
     #[arg(long, default_value_t = 0)]
     pub fault_max_delay_ms: u64,
+    /// Fraction of private fill frames lost (clients must backfill over REST).
+    #[arg(long, default_value_t = 0.0)]
+    pub fault_fill_loss_rate: f64,
 }
 
 fn parse_kind(text: &str) -> Result<KeyKind, String> {
@@ -91,6 +94,7 @@ impl SimArgs {
             ws_seq_skip_rate: self.fault_seq_skip_rate,
             ws_duplicate_rate: self.fault_duplicate_rate,
             ws_max_delay_ms: self.fault_max_delay_ms,
+            ws_fill_loss_rate: self.fault_fill_loss_rate,
             trading_paused: false,
         }
     }

@@ -27,6 +27,9 @@ pub struct FaultConfig {
     pub ws_duplicate_rate: f64,
     /// Largest extra delay added to each WebSocket frame, in milliseconds.
     pub ws_max_delay_ms: u64,
+    /// Private `fill` frames silently not delivered (as if lost in a disconnect): clients
+    /// must recover them from `GET /portfolio/fills`.
+    pub ws_fill_loss_rate: f64,
     /// All markets refuse new orders (`trading_paused`); resting orders stay.
     pub trading_paused: bool,
 }
@@ -40,6 +43,7 @@ impl FaultConfig {
             ("reject_order_rate", self.reject_order_rate),
             ("ws_seq_skip_rate", self.ws_seq_skip_rate),
             ("ws_duplicate_rate", self.ws_duplicate_rate),
+            ("ws_fill_loss_rate", self.ws_fill_loss_rate),
         ];
         for (name, rate) in rates {
             if !(0.0..=1.0).contains(&rate) {
@@ -135,6 +139,11 @@ impl Faults {
         } else {
             FrameFault::None
         }
+    }
+
+    /// Whether a private fill frame should be lost.
+    pub fn lose_fill(&self) -> bool {
+        self.chance(self.get().ws_fill_loss_rate)
     }
 
     /// Whether a connection should be dropped now, checked every `interval`.

@@ -122,6 +122,7 @@ async fn faults_leave_orders_and_positions_equal_to_the_exchange() {
         ws_seq_skip_rate: 0.01,
         ws_duplicate_rate: 0.02,
         ws_max_delay_ms: 5,
+        ws_fill_loss_rate: 0.1,
         trading_paused: false,
     };
     let (server, signer) = simulator(3, faults).await;
@@ -203,6 +204,59 @@ async fn startup_sweep_cancels_our_leftover_orders_and_adopts_positions() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+    let report = engine.shutdown().await.unwrap();
+    assert!(report.confirmed_flat && report.positions_match, "{report:?}");
+    server.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fills_lost_while_disconnected_are_backfilled_on_reconnect() {
+    let (server, signer) = simulator(2, FaultConfig::default()).await;
+    let engine = engine(&server, &signer, 2).await;
+    let quoted = wait_for(&engine, Duration::from_secs(10), |s| s.orders.iter().any(|o| o.order_id.is_some())).await;
+    let ours = quoted.orders.iter().find(|o| o.order_id.is_some()).unwrap().clone();
+
+    let our_user = server.state().key(signer.key_id()).unwrap().user.clone();
+    let exchange_fills = || server.state().read(|ex| ex.fills(&our_user).map(|f| f.len() as u64).unwrap());
+
+    // Every fill frame is lost from now on.
+    server.state().faults.set(FaultConfig { ws_fill_loss_rate: 1.0, ..FaultConfig::default() }).unwrap();
+    // Another trader hits our resting order.
+    server
+        .state()
+        .mutate(|ex| ex.add_user(kmm_sim::UserId::new("hitter"), kmm_model::Money::from_micros(1_000_000_000)))
+        .unwrap();
+    let hit = server
+        .state()
+        .mutate(|ex| {
+            ex.create_order(
+                &kmm_sim::UserId::new("hitter"),
+                kmm_sim::OrderRequest::new(
+                    ours.ticker.clone(),
+                    ours.side.opposite(),
+                    ours.price,
+                    kmm_model::Qty::from_contracts(1).unwrap(),
+                ),
+                kmm_sim::server::now_ms(),
+            )
+        })
+        .unwrap();
+    assert!(hit.filled.is_positive(), "the hit filled against our quote");
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    let missed = engine.status().await.unwrap().fills;
+    assert!(missed < exchange_fills(), "the fill frame was lost: engine {missed}, exchange {}", exchange_fills());
+
+    // The feed drops and reconnects (fill frames still lost): the engine backfills over REST.
+    server
+        .state()
+        .faults
+        .set(FaultConfig { ws_fill_loss_rate: 1.0, ws_drop_per_sec: 40.0, ..FaultConfig::default() })
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    server.state().faults.set(FaultConfig { ws_fill_loss_rate: 1.0, ..FaultConfig::default() }).unwrap();
+    let recovered = wait_for(&engine, Duration::from_secs(15), |s| s.fills >= exchange_fills()).await;
+    assert_eq!(recovered.fills, exchange_fills(), "every lost fill was backfilled after the reconnect");
+    server.state().faults.set(FaultConfig::default()).unwrap();
     let report = engine.shutdown().await.unwrap();
     assert!(report.confirmed_flat && report.positions_match, "{report:?}");
     server.shutdown().await;

@@ -273,6 +273,9 @@ impl Session {
                 }
             }
             Event::Fill { user, fill } if *user == self.user => {
+                if self.state.faults.lose_fill() {
+                    return;
+                }
                 for sid in self.sids(Kind::Fill, Some(&fill.fill.ticker)) {
                     self.data(Frame::Fill(Data { sid, seq: None, msg: frames::fill(fill) }));
                 }
