@@ -51,3 +51,4 @@ if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.packa
   echo "==> npm: installing ui dependencies"
   npm --prefix ui install --no-audit --no-fund
 fi
+

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every check and test: format, lints, Rust tests, UI type check and unit tests, and the
-# end-to-end test of the real app window under Xvfb. Fails on the first failing step.
+# Runs every check and test: format, lints, Rust tests, UI type check, unit and browser tests,
+# and the end-to-end test of the real app window under Xvfb. Fails on the first failing step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -31,7 +31,12 @@ step "ui type check"
 npm --prefix ui run check
 
 step "ui unit tests"
-npm --prefix ui test
+mkdir -p target
+npm --prefix ui test -- --reporter=default --reporter=json --outputFile="$PWD/target/vitest.json"
+node -e 'const r = require(process.argv[1]); console.log(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed`)' "$PWD/target/vitest.json"
+
+step "ui browser tests (headless Chromium, mocked IPC)"
+npm --prefix ui run test:browser
 
 step "end-to-end: the real app window under Xvfb"
 cargo build --workspace --features custom-protocol

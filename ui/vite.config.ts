@@ -13,8 +13,10 @@ export default defineConfig(({ mode }) => ({
     strictPort: true,
   },
   build: {
-    // WebKitGTK (Linux) and WKWebView (macOS) are Safari-class engines.
-    target: "safari13",
+    // WebKitGTK (Linux) and WKWebView (macOS) are Safari-class engines. Safari 14 is the floor:
+    // macOS 11 (tauri.conf.json minimumSystemVersion) ships it, and it has BigInt, which the
+    // money formatting needs (no float arithmetic on prices or P&L).
+    target: "safari14",
   },
   // Under vitest, resolve Svelte's client runtime (not the SSR one) so components can mount.
   ...(mode === "test" ? { resolve: { conditions: ["browser"] } } : {}),

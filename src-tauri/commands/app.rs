@@ -1,10 +1,11 @@
 //! App-level commands.
 
-use crate::dto::{AppInfo, Environment};
+use super::CoreState;
+use crate::dto::AppInfo;
 
 /// The app's version and active environment.
 #[tauri::command]
 #[specta::specta]
-pub fn app_info() -> AppInfo {
-    AppInfo { version: env!("CARGO_PKG_VERSION").to_owned(), environment: Environment::Paper }
+pub fn app_info(core: CoreState<'_>) -> AppInfo {
+    core.app_info()
 }

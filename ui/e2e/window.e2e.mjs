@@ -79,4 +79,57 @@ describe("desktop window", { timeout: 120_000 }, () => {
   it("titles the window Kalshi MM", async () => {
     assert.match(await browser.getTitle(), /Kalshi MM/);
   });
+
+  /** The number shown in an element (e.g. "#orders-count" → 6). */
+  async function count(selector) {
+    const text = await browser.$(selector).getText();
+    const n = Number.parseInt(text.replace(/[^0-9-]/g, ""), 10);
+    return Number.isNaN(n) ? 0 : n;
+  }
+
+  it("paper mode: synthetic markets appear and our quotes rest on them", async () => {
+    await browser.waitUntil(async () => (await browser.$$("#markets-table [data-ticker]")).length >= 3, {
+      timeout: TIMEOUT_MS,
+      timeoutMsg: "the markets table never filled with the simulator's markets",
+    });
+    await browser.waitUntil(async () => (await count("#orders-count")) > 0, {
+      timeout: TIMEOUT_MS,
+      timeoutMsg: "no resting quote appeared",
+    });
+    assert.equal(await browser.$("#kill-state").getText(), "ACTIVE");
+  });
+
+  it("paper mode: synthetic takers fill our quotes", async () => {
+    await browser.waitUntil(async () => (await count("#fills-count")) > 0, {
+      timeout: 60_000,
+      interval: 500,
+      timeoutMsg: "no fill arrived within a minute",
+    });
+    if (SCREENSHOT_DIR) {
+      await browser.saveScreenshot(path.join(SCREENSHOT_DIR, "dashboard-live.png"));
+    }
+  });
+
+  it("the kill switch cancels every resting order and a named reset resumes quoting", async () => {
+    await browser.$("#kill-switch").click();
+    await browser.waitUntil(async () => (await browser.$("#kill-state").getText()) === "HALTED", {
+      timeout: TIMEOUT_MS,
+      timeoutMsg: "the kill switch did not latch HALTED",
+    });
+    await browser.waitUntil(async () => (await count("#orders-count")) === 0, {
+      timeout: TIMEOUT_MS,
+      timeoutMsg: "resting orders remained after the kill switch",
+    });
+    await browser.$("#reset-kill").click();
+    await browser.$("#reset-by").setValue("e2e tester");
+    await browser.$("#reset-confirm").click();
+    await browser.waitUntil(async () => (await browser.$("#kill-state").getText()) === "ACTIVE", {
+      timeout: TIMEOUT_MS,
+      timeoutMsg: "the reset did not return to ACTIVE",
+    });
+    await browser.waitUntil(async () => (await count("#orders-count")) > 0, {
+      timeout: TIMEOUT_MS,
+      timeoutMsg: "quoting did not resume after the reset",
+    });
+  });
 });

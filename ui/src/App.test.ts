@@ -13,15 +13,21 @@ function render(): void {
   flushSync();
 }
 
+/** Answers app_info; every engine command fails as `notRunning` (no engine in these tests). */
 function answer(respond: () => AppInfo | Promise<AppInfo>): void {
-  mockIPC((cmd) => {
-    calls.push(cmd);
-    if (cmd === "app_info") {
-      return respond();
-    }
-    throw new Error(`unexpected command ${cmd}`);
-  });
+  mockIPC(
+    (cmd) => {
+      calls.push(cmd);
+      if (cmd === "app_info") {
+        return respond();
+      }
+      throw { kind: "notRunning" };
+    },
+    { shouldMockEvents: true },
+  );
 }
+
+const appInfoCalls = () => calls.filter((c) => c === "app_info");
 
 const banner = () => target.querySelector<HTMLElement>("#env-banner");
 const version = () => target.querySelector<HTMLElement>("#app-version");
@@ -50,7 +56,7 @@ describe("App", () => {
     render();
 
     await vi.waitFor(() => expect(banner()).not.toBeNull());
-    expect(calls).toEqual(["app_info"]);
+    expect(appInfoCalls()).toEqual(["app_info"]);
     const el = banner()!;
     expect(el.querySelector(".env-label")?.textContent).toBe(label);
     expect(el.textContent).toMatch(description);
@@ -65,7 +71,7 @@ describe("App", () => {
     answer(() => new Promise<AppInfo>((r) => (resolve = r)));
     render();
 
-    await vi.waitFor(() => expect(calls).toEqual(["app_info"]));
+    await vi.waitFor(() => expect(appInfoCalls()).toEqual(["app_info"]));
     expect(banner()).toBeNull();
     expect(version()).toBeNull();
     expect(target.textContent).toMatch(/connecting/i);
@@ -106,7 +112,7 @@ describe("App", () => {
     await vi.waitFor(() => expect(banner()?.textContent).toContain("DEMO"));
     expect(version()?.textContent).toBe("2.0.0");
     expect(errorPanel()).toBeNull();
-    expect(calls).toEqual(["app_info", "app_info"]);
+    expect(appInfoCalls()).toEqual(["app_info", "app_info"]);
   });
 
   it("explains that it is outside the desktop app when there is no Tauri IPC at all", async () => {

@@ -62,10 +62,13 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_env("KALSHI_LOG").unwrap_or_else(|_| EnvFilter::new("warn")))
-        .with_writer(std::io::stderr)
-        .try_init();
+    let mut filter = EnvFilter::try_from_env("KALSHI_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
+    for directive in kmm_kalshi::ws::LOG_REDACTIONS {
+        if let Ok(directive) = directive.parse() {
+            filter = filter.add_directive(directive);
+        }
+    }
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
     match Cli::parse().command {
         Command::Check { connect } => {
             let Some(endpoints) = connect.endpoints()? else {

@@ -13,3 +13,8 @@ mod task;
 pub use client::{Backoff, DisconnectReason, Subscription, SubscriptionId, WsClient, WsConfig, WsEvent};
 pub use messages::{Channel, Command, CommandBody, Frame, OkMsg, UpdateAction};
 pub use seq::{SeqCheck, SeqTracker};
+
+/// `tracing` filter directives every front end must add to its log filter, whatever level the
+/// user asks for: at `trace`, tungstenite prints the WebSocket upgrade request verbatim, and
+/// with it the `KALSHI-ACCESS-SIGNATURE` header (replayable until its timestamp expires).
+pub const LOG_REDACTIONS: &[&str] = &["tungstenite::handshake::client=debug"];

@@ -397,7 +397,15 @@ impl Frame {
             "unsubscribed" => Frame::Unsubscribed(decode(&kind, text)?),
             "ok" => Frame::Ok(decode(&kind, text)?),
             "error" => Frame::Error(decode(&kind, text)?),
-            other => Frame::Unknown { type_name: other.to_owned(), raw: decode(other, text)? },
+            other => {
+                let raw: Value = decode(other, text)?;
+                // The fast path reads the first `type` key, a JSON object keeps the last: an
+                // unknown frame is kept whole, so a duplicated `type` must not disagree.
+                if raw.get("type").and_then(Value::as_str) != Some(other) {
+                    return Err(Error::decode("websocket frame", "conflicting \"type\" keys"));
+                }
+                Frame::Unknown { type_name: other.to_owned(), raw }
+            }
         })
     }
 
@@ -640,6 +648,17 @@ mod tests {
         {
             assert!(matches!(Frame::parse(bad), Err(Error::Decode { .. })), "{bad:?} must be a decode error");
         }
+    }
+
+    #[test]
+    fn a_duplicated_type_that_disagrees_is_refused() {
+        // Found by fuzz/ws_frame: `{"type":"","type":1}` became Unknown("") holding
+        // {"type":1}, which serialised to a frame that no longer parsed.
+        for bad in [r#"{"type":"","type":1}"#, r#"{"type":"x","type":"ticker","sid":1,"msg":{}}"#] {
+            assert!(matches!(Frame::parse(bad), Err(Error::Decode { .. })), "{bad:?} must be a decode error");
+        }
+        let same = Frame::parse(r#"{"type":"x","type":"x","sid":2}"#).unwrap();
+        assert_eq!(Frame::parse(&same.to_json().unwrap()).unwrap(), same, "a repeated identical type is harmless");
     }
 
     #[test]
