@@ -52,3 +52,14 @@ if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.packa
   npm --prefix ui install --no-audit --no-fund
 fi
 
+# Rust tools for the supply-chain check and the fuzzers (scripts/test.sh; docs/reliability.md).
+# From crates.io, only when missing: a fresh `cargo install` takes about 3 min (cargo-deny) and
+# 30 s (cargo-fuzz) on 2 cores.
+if ! cargo deny --version >/dev/null 2>&1; then
+  echo "==> cargo install cargo-deny"
+  cargo install cargo-deny --version "^0.20" --locked
+fi
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  echo "==> cargo install cargo-fuzz"
+  cargo install cargo-fuzz --version "^0.13" --locked
+fi

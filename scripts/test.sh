@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs every check and test: format, lints, Rust tests, UI type check, unit and browser tests,
-# and the end-to-end test of the real app window under Xvfb. Fails on the first failing step.
+# Runs every check and test: format, supply chain, lints, Rust tests, short fuzz runs, UI type
+# check and unit tests, and the end-to-end test of the real app window under Xvfb. Fails on
+# the first failing step.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -14,6 +15,10 @@ step() { echo; echo "==> $*"; }
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
+cargo fmt --manifest-path fuzz/Cargo.toml -- --check
+
+step "cargo deny: licenses, duplicate versions, sources (advisories need github.com: docs/reliability.md)"
+cargo deny --workspace check licenses bans sources
 
 step "ui build (embedded in the app binary)"
 npm --prefix ui run build
@@ -23,6 +28,15 @@ cargo clippy --workspace --all-targets --features custom-protocol -- -D warnings
 
 step "cargo test (inside a throwaway keyring session: keychain tests use the real Secret Service)"
 scripts/keyring-session.sh cargo test --workspace --features custom-protocol
+
+step "fuzz: 20 s per target (cargo-fuzz on stable through RUSTC_BOOTSTRAP=1: docs/reliability.md)"
+# Seeds are committed in fuzz/seeds/; what the fuzzers add goes to fuzz/corpus/ (not committed).
+# A crash fails the step and leaves its input in fuzz/artifacts/<target>/.
+RUSTC_BOOTSTRAP=1 cargo fuzz build
+for target in ws_frame rest_bodies decimals; do
+  mkdir -p "fuzz/corpus/$target"
+  RUSTC_BOOTSTRAP=1 cargo fuzz run "$target" "fuzz/corpus/$target" "fuzz/seeds/$target" -- -max_total_time=20
+done
 
 step "bindings drift"
 git diff --exit-code -- ui/src/lib/bindings.ts

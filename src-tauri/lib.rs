@@ -30,9 +30,14 @@ use crate::state::Core;
 
 /// Starts the desktop app and blocks until it exits.
 pub fn run() {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .try_init();
+    let mut filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    // Whatever level is asked for, never log the WebSocket upgrade (it carries the signature).
+    for directive in kmm_kalshi::ws::LOG_REDACTIONS {
+        if let Ok(directive) = directive.parse() {
+            filter = filter.add_directive(directive);
+        }
+    }
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).try_init();
 
     let builder = bindings::builder();
     let window_state = tauri_plugin_window_state::Builder::new()

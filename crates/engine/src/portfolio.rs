@@ -96,6 +96,12 @@ impl Portfolio {
         Self::default()
     }
 
+    /// Records fills as already accounted for (they are inside a position adopted with
+    /// [`Portfolio::adopt`]), so reading them again later books nothing.
+    pub fn mark_seen(&mut self, trade_ids: impl IntoIterator<Item = TradeId>) {
+        self.seen.extend(trade_ids);
+    }
+
     /// Starts from a position the exchange reports (carried over from an earlier session),
     /// replacing what was known for that market. Later fills apply on top of it.
     pub fn adopt(&mut self, position: Position) {

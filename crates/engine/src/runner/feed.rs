@@ -150,6 +150,12 @@ impl Engine {
         }
     }
 
+    /// Books fills read over REST; those seen on the feed or inside the positions adopted at
+    /// startup (marked seen then) change nothing.
+    pub(super) fn apply_backfill(&mut self, fills: Vec<Fill>) {
+        fills.into_iter().for_each(|fill| self.apply_fill(fill));
+    }
+
     pub(super) fn portfolio_snapshot(&self) -> crate::portfolio::PortfolioSnapshot {
         self.portfolio.snapshot(self.marks()).unwrap_or_default()
     }
@@ -157,8 +163,17 @@ impl Engine {
     pub(super) fn on_io(&mut self, result: IoResult) {
         match result {
             IoResult::Sent { action, result } => self.on_reply(action, result),
-            IoResult::Reconcile { started_ms, orders, positions } => self.on_reconcile(started_ms, orders, positions),
-            IoResult::Backfill(Ok(fills)) => fills.into_iter().for_each(|fill| self.apply_fill(fill)),
+            IoResult::Reconcile { started_ms, fills, orders, positions } => {
+                match fills {
+                    Ok(fills) => {
+                        self.apply_backfill(fills);
+                        self.fills_synced_ms = self.fills_synced_ms.max(started_ms);
+                    }
+                    Err(e) => self.log("warn", format!("fill read failed: {e}")),
+                }
+                self.on_reconcile(started_ms, orders, positions);
+            }
+            IoResult::Backfill(Ok(fills)) => self.apply_backfill(fills),
             IoResult::Backfill(Err(e)) => self.log("warn", format!("fill backfill failed: {e}")),
             IoResult::Audit { ticker, book: Ok(book) } => {
                 if let BookEvent::ResyncNeeded { reason, .. } = self.books.audit(&ticker, &book) {

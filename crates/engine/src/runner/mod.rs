@@ -62,7 +62,12 @@ enum IoResult {
     /// An order action's reply.
     Sent { action: OrderAction, result: Result<orders::Reply, VenueError> },
     /// A reconciliation read.
-    Reconcile { started_ms: i64, orders: Result<Vec<Order>, VenueError>, positions: Result<Vec<Position>, VenueError> },
+    Reconcile {
+        started_ms: i64,
+        fills: Result<Vec<kmm_model::Fill>, VenueError>,
+        orders: Result<Vec<Order>, VenueError>,
+        positions: Result<Vec<Position>, VenueError>,
+    },
     /// Fills fetched after a reconnect.
     Backfill(Result<Vec<kmm_model::Fill>, VenueError>),
     /// A REST book for the audit.
@@ -88,6 +93,9 @@ struct Engine {
     connection: Connection,
     was_disconnected: bool,
     last_fill_ms: Option<i64>,
+    /// Every fill before this time (Unix ms) has been read over REST: the next read starts
+    /// just before it, so a fill frame lost on the feed is always recovered.
+    fills_synced_ms: i64,
     fills: u64,
     audit_cursor: usize,
     events: broadcast::Sender<EngineEvent>,
@@ -137,6 +145,7 @@ pub async fn spawn(
         connection: Connection::Connecting,
         was_disconnected: false,
         last_fill_ms: None,
+        fills_synced_ms: now,
         fills: 0,
         audit_cursor: 0,
         events: events.clone(),

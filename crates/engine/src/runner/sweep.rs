@@ -29,6 +29,12 @@ impl Engine {
     /// Before quoting: adopt the exchange's positions and sweep our leftover orders.
     pub(super) async fn startup_sweep(&mut self) {
         let started = self.now();
+        // Fills up to now are inside the positions adopted below: remember their ids so the
+        // REST fill reads that recover lost fill frames never book them twice.
+        match self.venue.fills_since(started / 1_000 - RECENT_ORDERS_S).await {
+            Ok(fills) => self.portfolio.mark_seen(fills.into_iter().map(|f| f.trade_id)),
+            Err(e) => self.log("warn", format!("startup: fills unreadable: {e}")),
+        }
         match self.venue.positions().await {
             Ok(positions) => positions.into_iter().filter(|p| !p.qty.is_zero()).for_each(|p| self.portfolio.adopt(p)),
             Err(e) => self.log("warn", format!("startup: positions unreadable: {e}")),
@@ -41,7 +47,10 @@ impl Engine {
     /// Reads orders and positions on a separate task; the result comes back as an event.
     pub(super) fn start_reconcile(&self) {
         let (venue, io, started_ms) = (self.venue.clone(), self.io_tx.clone(), self.now());
+        let fills_since_s = self.fills_synced_ms / 1_000 - BACKFILL_MARGIN_S;
         tokio::spawn(async move {
+            // Fills first: a fill the feed lost then explains the position difference below.
+            let fills = venue.fills_since(fills_since_s).await;
             let resting = venue.open_orders(None).await;
             let recent = venue.orders_since(started_ms / 1_000 - RECENT_ORDERS_S).await;
             let orders = match (resting, recent) {
@@ -53,7 +62,7 @@ impl Engine {
                 (Err(e), _) | (_, Err(e)) => Err(e),
             };
             let positions = venue.positions().await;
-            let _ = io.send(IoResult::Reconcile { started_ms, orders, positions }).await;
+            let _ = io.send(IoResult::Reconcile { started_ms, fills, orders, positions }).await;
         });
     }
 
@@ -151,6 +160,10 @@ impl Engine {
                 Err(e) => self.log("warn", format!("shutdown: open orders unreadable (round {round}): {e}")),
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        match self.venue.fills_since(self.fills_synced_ms / 1_000 - BACKFILL_MARGIN_S).await {
+            Ok(fills) => self.apply_backfill(fills),
+            Err(e) => self.log("warn", format!("shutdown: fills unreadable: {e}")),
         }
         let positions_match = match self.venue.positions().await {
             Ok(positions) => net(positions.into_iter().map(|p| (p.ticker, p.qty))) == self.our_positions(),
